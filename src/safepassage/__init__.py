@@ -1,0 +1,1 @@
+"""safepassage: coordination server for volunteer networks that move people to safety."""
