@@ -1,0 +1,35 @@
+"""User-facing errors: a stable code, an HTTP status, and a calm message for a person.
+
+Entry points map these in one place. Messages never carry personal data.
+"""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    code = "error"
+    status = 400
+    message = "Something went wrong. Nothing was changed."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.message)
+
+
+class NotAvailable(ServiceError):
+    """Not found and not allowed are deliberately the same answer."""
+
+    code = "not_available"
+    status = 404
+    message = "This is not available to you."
+
+
+class LoginFailed(ServiceError):
+    code = "login.failed"
+    status = 401
+    message = "That codename and passphrase did not work. Please try again."
+
+
+class AlreadyExists(ServiceError):
+    code = "already_exists"
+    status = 409
+    message = "That name is already taken. Choose another."

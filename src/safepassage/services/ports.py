@@ -1,0 +1,86 @@
+"""The ports through which services reach adapters: crypto, the store, clocks, channels.
+
+Services depend on these protocols only; `bootstrap.py` plugs in the real adapters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import Protocol
+
+from safepassage.domain.record_header import NewRecord, RecordHeader
+
+
+class BoxKeys(Protocol):
+    """An X25519 key pair: records are sealed to `public`; `private` opens them."""
+
+    @property
+    def public(self) -> bytes: ...
+    @property
+    def private(self) -> bytes: ...
+
+
+class MemberKeyring(Protocol):
+    """A member's private keys, available only inside their session."""
+
+    @property
+    def box(self) -> BoxKeys: ...
+    @property
+    def signing_seed(self) -> bytes: ...
+    @property
+    def verify_key(self) -> bytes: ...
+    def sign(self, message: bytes) -> bytes: ...
+
+
+class KeyFactory(Protocol):
+    def member_keys(self) -> MemberKeyring: ...
+    def cell_keys(self) -> BoxKeys: ...
+    def box_from_private(self, private: bytes) -> BoxKeys: ...
+
+
+class HeaderQueries(Protocol):
+    def get(self, record_id: bytes) -> RecordHeader | None: ...
+    def of_kind(self, kind: str) -> Iterator[tuple[bytes, RecordHeader]]: ...
+    def linking_to(self, target: bytes) -> Iterator[tuple[bytes, RecordHeader]]: ...
+    def sealed_to(self, recipient: bytes) -> set[bytes]: ...
+
+
+class Vault(Protocol):
+    """The unlocked encrypted record store."""
+
+    @property
+    def index(self) -> HeaderQueries: ...
+    def write(self, record: NewRecord) -> bytes: ...
+    def write_many(self, new_records: Sequence[NewRecord]) -> list[bytes]: ...
+    def read(self, record_id: bytes, keyring: Sequence[BoxKeys]) -> bytes: ...
+    def try_read_many(
+        self, record_ids: Sequence[bytes], keyring: Sequence[BoxKeys]
+    ) -> dict[bytes, bytes]: ...
+    def remove_recipient(self, record_id: bytes, recipient: bytes) -> None: ...
+
+
+class SlotOpened(Protocol):
+    @property
+    def member_id(self) -> bytes: ...
+    @property
+    def keys(self) -> MemberKeyring: ...
+    @property
+    def duress(self) -> bool: ...
+
+
+class Logins(Protocol):
+    def exists(self, codename: str) -> bool: ...
+    def create(
+        self,
+        codename: str,
+        member_id: bytes,
+        keys: MemberKeyring,
+        passphrase: str,
+        duress: tuple[MemberKeyring, str] | None = None,
+    ) -> None: ...
+    def open(self, codename: str, passphrase: str) -> SlotOpened | None: ...
+
+
+class Clock(Protocol):
+    def now(self) -> dt.datetime: ...
