@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from safepassage.clocks import SystemClock
 from safepassage.config import Settings
 from safepassage.crypto.errors import UnlockError
 from safepassage.crypto.kdf import PROFILES, KdfProfile, require_production_grade
@@ -46,11 +47,6 @@ class CryptoKeys:
 
     def box_from_private(self, private: bytes) -> BoxKeyPair:
         return BoxKeyPair.from_private(private)
-
-
-class SystemClock:
-    def now(self) -> dt.datetime:
-        return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True, slots=True)
