@@ -36,6 +36,25 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _dispose_engines(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Close every engine a test opened, so no connection outlives its test."""
+    from safepassage.store import dialects
+
+    engines: list[sa.Engine] = []
+    make = dialects.make_engine
+
+    def tracked(url: str) -> sa.Engine:
+        engine = make(url)
+        engines.append(engine)
+        return engine
+
+    monkeypatch.setattr(dialects, "make_engine", tracked)
+    yield
+    for engine in engines:
+        engine.dispose()
+
+
 @pytest.fixture(params=ENGINES)
 def store_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
     """Settings for a fresh, empty store on one engine, with the cheap KDF profile."""

@@ -16,6 +16,7 @@ from safepassage.config import Settings
 from safepassage.crypto.errors import UnlockError
 from safepassage.crypto.kdf import PROFILES, KdfProfile, require_production_grade
 from safepassage.crypto.keypairs import BoxKeyPair, MemberKeys
+from safepassage.crypto.passphrases import generate_passphrase
 from safepassage.store import dialects, lifecycle
 from safepassage.store.errors import DiskFull, StoreCorrupt, StoreError, StoreExists, StoreMissing
 from safepassage.store.logins import Logins
@@ -31,6 +32,7 @@ __all__ = [
     "UnlockError",
     "burn_store",
     "flush_store",
+    "generate_passphrase",
     "initialise_store",
     "unlock_store",
 ]
@@ -90,25 +92,36 @@ def initialise_store(settings: Settings, passphrases: Sequence[str], threshold: 
     profile = kdf_profile(settings)
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    vault = lifecycle.initialise(engine_for(settings), passphrases, threshold, profile.operator)
+    engine = engine_for(settings)
+    try:
+        vault = lifecycle.initialise(engine, passphrases, threshold, profile.operator)
+    except BaseException:
+        engine.dispose()
+        raise
     return _runtime(settings, vault)
 
 
 def unlock_store(
     settings: Settings, passphrases: Sequence[str], progress: Progress | None = None
 ) -> Runtime:
-    engine = engine_for(settings)
     if settings.database_url is None and not (settings.data_dir / dialects.SQLITE_FILE).exists():
         raise StoreMissing("there is no safepassage store in that data directory")
-    return _runtime(settings, lifecycle.unlock(engine, passphrases, progress))
+    engine = engine_for(settings)
+    try:
+        return _runtime(settings, lifecycle.unlock(engine, passphrases, progress))
+    except BaseException:
+        engine.dispose()
+        raise
 
 
 def burn_store(settings: Settings) -> None:
     if settings.database_url is None and not (settings.data_dir / dialects.SQLITE_FILE).exists():
         raise StoreMissing("there is no safepassage store in that data directory")
     engine = engine_for(settings)
-    lifecycle.burn(engine)
-    engine.dispose()
+    try:
+        lifecycle.burn(engine)
+    finally:
+        engine.dispose()
 
 
 def flush_store(settings: Settings) -> None:
@@ -116,5 +129,7 @@ def flush_store(settings: Settings) -> None:
     if settings.database_url is None and not (settings.data_dir / dialects.SQLITE_FILE).exists():
         raise StoreMissing("there is no safepassage store in that data directory")
     engine = engine_for(settings)
-    dialects.flush_to_rest(engine)
-    engine.dispose()
+    try:
+        dialects.flush_to_rest(engine)
+    finally:
+        engine.dispose()

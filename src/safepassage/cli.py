@@ -139,8 +139,6 @@ def init(
     cell: Annotated[str, typer.Option(help="Name of the first cell.")] = "cell-1",
 ) -> None:
     """Create a store, its operator passphrases and the first coordinator."""
-    from safepassage.crypto.passphrases import generate_passphrase
-
     with _errors():
         if threshold > operators:
             raise Refused("the threshold cannot exceed the number of operators")
@@ -148,14 +146,14 @@ def init(
         lines = _read_lines(passphrase_file, passphrase_fd)
         generated = lines is None
         if lines is None:
-            lines = [generate_passphrase() for _ in range(operators)]
+            lines = [bootstrap.generate_passphrase() for _ in range(operators)]
         elif len(lines) < operators:
             raise Refused(f"{operators} operator passphrases needed, {len(lines)} given")
         if len(set(lines[:operators])) != operators:
             raise Refused("each operator needs a different passphrase")
         coordinator_lines = _read_lines(coordinator_passphrase_file, None)
         coordinator_passphrase = coordinator_lines[0] if coordinator_lines else None
-        coordinator_passphrase = coordinator_passphrase or generate_passphrase()
+        coordinator_passphrase = coordinator_passphrase or bootstrap.generate_passphrase()
         with err.status("Deriving keys (this takes a while by design)..."):
             runtime = bootstrap.initialise_store(settings, lines[:operators], threshold)
             members.found_cell(

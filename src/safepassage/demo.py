@@ -18,7 +18,6 @@ from rich.table import Table
 
 from safepassage import bootstrap
 from safepassage.config import Settings
-from safepassage.crypto.passphrases import generate_passphrase
 from safepassage.domain.record_header import NewRecord, RecordHeader
 from safepassage.services import members
 
@@ -60,13 +59,13 @@ def run(out: Console, data_dir: Path | None) -> None:
     out.print(f"[bold]safepassage store demo[/] in {directory}")
     out.print("Fictional data; the cheap key-derivation profile (production refuses it).\n")
 
-    operator = generate_passphrase()
+    operator = bootstrap.generate_passphrase()
     runtime = bootstrap.initialise_store(settings, [operator], threshold=1)
     expires = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=30)
     passphrases: dict[str, str] = {}
     written: list[tuple[str, bytes, str]] = []
     for cell_name, (codename, notes) in CELLS.items():
-        passphrases[codename] = generate_passphrase()
+        passphrases[codename] = bootstrap.generate_passphrase()
         cell_id, _ = members.found_cell(
             runtime.vault, runtime.logins, runtime.keys, cell_name, codename, passphrases[codename]
         )

@@ -6,6 +6,7 @@ key, the epoch keys and the header index in memory; the database holds ciphertex
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -75,11 +76,13 @@ class Vault:
             result = conn.execution_options(yield_per=5000).execute(
                 sa.select(schema.record.c.id, schema.record.c.header)
             )
-            for done, (record_id, envelope) in enumerate(result, start=1):
-                rid = bytes(record_id)
-                self.index.put(rid, self._open_header(keys, rid, bytes(envelope)))
-                if progress is not None and done % 5000 == 0:
-                    progress(done, total)
+            # Closed explicitly: a damaged header stops the loop with the cursor still open.
+            with contextlib.closing(result):
+                for done, (record_id, envelope) in enumerate(result, start=1):
+                    rid = bytes(record_id)
+                    self.index.put(rid, self._open_header(keys, rid, bytes(envelope)))
+                    if progress is not None and done % 5000 == 0:
+                        progress(done, total)
         if progress is not None:
             progress(total, total)
 
