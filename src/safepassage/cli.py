@@ -114,7 +114,7 @@ def _passphrases(file: Path | None, fd: int | None, count: int, what: str) -> li
 
 
 def _progress(label: str) -> tuple[Progress, Callable[[int, int], None]]:
-    bar = Progress(console=err, transient=True)
+    bar = Progress(console=err, transient=True, disable=not err.is_terminal)
     task = bar.add_task(label, total=None)
 
     def update(done: int, total: int) -> None:

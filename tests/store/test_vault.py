@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
 
 from safepassage import bootstrap
 from safepassage.config import Settings
 from safepassage.crypto.keypairs import BoxKeyPair, MemberKeys
 from safepassage.domain.record_header import STANDING, NewRecord, RecordHeader
-from safepassage.store.errors import NotReadable, StoreCorrupt, StoreExists, StoreMissing
+from safepassage.store import schema
+from safepassage.store.errors import (
+    DiskFull,
+    NotReadable,
+    StoreCorrupt,
+    StoreExists,
+    StoreMissing,
+)
 
 DAY = dt.date(2026, 12, 1)
 OPERATOR = "correct horse battery staple"
@@ -123,12 +135,8 @@ def test_second_init_refused_and_nothing_changed(
 
 
 def test_wrong_passphrase_and_missing_store(store_settings: Settings) -> None:
-    if store_settings.database_url is None:
-        with pytest.raises(StoreMissing):
-            bootstrap.unlock_store(store_settings, [OPERATOR])
-    else:
-        with pytest.raises(StoreMissing):
-            bootstrap.unlock_store(store_settings, [OPERATOR])
+    with pytest.raises(StoreMissing):
+        bootstrap.unlock_store(store_settings, [OPERATOR])
     bootstrap.initialise_store(store_settings, [OPERATOR], 1).lock()
     with pytest.raises(bootstrap.UnlockError):
         bootstrap.unlock_store(store_settings, ["wrong"])
@@ -148,10 +156,6 @@ def test_two_of_three_operators(store_settings: Settings) -> None:
 def test_tampered_header_is_refused_on_unlock(
     store_settings: Settings, runtime: bootstrap.Runtime
 ) -> None:
-    import sqlalchemy as sa
-
-    from safepassage.store import schema
-
     rid = runtime.vault.write(NewRecord(_header(BoxKeyPair.generate().public), b"x"))
     with runtime.vault.engine.begin() as conn:
         header = conn.execute(sa.select(schema.record.c.header)).scalar_one()
@@ -177,3 +181,26 @@ def test_logins_real_duress_unknown(runtime: bootstrap.Runtime) -> None:
     assert (duress.duress, duress.keys.box.public) == (True, decoy.box.public)
     assert runtime.logins.open("Heron", "wrong") is None
     assert runtime.logins.open("Nobody", "river at dawn") is None
+
+
+def test_a_full_disk_fails_cleanly_and_loses_nothing(tmp_path: Path) -> None:
+    settings = Settings(tmp_path / "data", "test", "test")
+    runtime = bootstrap.initialise_store(settings, [OPERATOR], 1)
+    alice = BoxKeyPair.generate()
+    kept = runtime.vault.write(NewRecord(_header(alice.public), b"kept"))
+    engine = runtime.vault.engine
+    with engine.connect() as conn:
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar_one()
+
+    def cap(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute(f"PRAGMA max_page_count={pages + 2}")
+
+    engine.dispose()
+    event.listen(engine, "connect", cap)
+    big = [NewRecord(_header(alice.public), os.urandom(40_000)) for _ in range(10)]
+    with pytest.raises(DiskFull):
+        runtime.vault.write_many(big)
+    assert len(runtime.vault.index) == 1
+    assert runtime.vault.read(kept, [alice]) == b"kept"
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(schema.record)).scalar() == 1
