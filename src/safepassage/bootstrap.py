@@ -16,7 +16,9 @@ from safepassage.config import Settings
 from safepassage.crypto.errors import UnlockError
 from safepassage.crypto.kdf import PROFILES, KdfProfile, require_production_grade
 from safepassage.crypto.keypairs import BoxKeyPair, MemberKeys
-from safepassage.crypto.passphrases import generate_passphrase
+from safepassage.crypto.passphrases import generate_passphrase, wordlist
+from safepassage.services.context import Context
+from safepassage.services.ports import Clock
 from safepassage.store import dialects, lifecycle
 from safepassage.store.errors import DiskFull, StoreCorrupt, StoreError, StoreExists, StoreMissing
 from safepassage.store.logins import Logins
@@ -57,9 +59,7 @@ class Runtime:
 
     settings: Settings
     vault: Vault
-    logins: Logins
-    keys: CryptoKeys
-    clock: SystemClock
+    context: Context
 
     def lock(self) -> None:
         self.vault.lock()
@@ -83,12 +83,21 @@ def engine_for(settings: Settings) -> sa.Engine:
     return dialects.make_engine(dialects.sqlite_url(settings.data_dir))
 
 
-def _runtime(settings: Settings, vault: Vault) -> Runtime:
+def _runtime(settings: Settings, vault: Vault, clock: Clock | None = None) -> Runtime:
     logins = Logins(vault, kdf_profile(settings).member)
-    return Runtime(settings, vault, logins, CryptoKeys(), SystemClock())
+    context = Context(
+        vault=vault,
+        logins=logins,
+        keys=CryptoKeys(),
+        clock=clock or SystemClock(),
+        phrase_words=wordlist(),
+    )
+    return Runtime(settings, vault, context)
 
 
-def initialise_store(settings: Settings, passphrases: Sequence[str], threshold: int) -> Runtime:
+def initialise_store(
+    settings: Settings, passphrases: Sequence[str], threshold: int, clock: Clock | None = None
+) -> Runtime:
     profile = kdf_profile(settings)
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -98,17 +107,20 @@ def initialise_store(settings: Settings, passphrases: Sequence[str], threshold: 
     except BaseException:
         engine.dispose()
         raise
-    return _runtime(settings, vault)
+    return _runtime(settings, vault, clock)
 
 
 def unlock_store(
-    settings: Settings, passphrases: Sequence[str], progress: Progress | None = None
+    settings: Settings,
+    passphrases: Sequence[str],
+    progress: Progress | None = None,
+    clock: Clock | None = None,
 ) -> Runtime:
     if settings.database_url is None and not (settings.data_dir / dialects.SQLITE_FILE).exists():
         raise StoreMissing("there is no safepassage store in that data directory")
     engine = engine_for(settings)
     try:
-        return _runtime(settings, lifecycle.unlock(engine, passphrases, progress))
+        return _runtime(settings, lifecycle.unlock(engine, passphrases, progress), clock)
     except BaseException:
         engine.dispose()
         raise

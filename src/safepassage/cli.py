@@ -156,14 +156,7 @@ def init(
         coordinator_passphrase = coordinator_passphrase or bootstrap.generate_passphrase()
         with err.status("Deriving keys (this takes a while by design)..."):
             runtime = bootstrap.initialise_store(settings, lines[:operators], threshold)
-            members.found_cell(
-                runtime.vault,
-                runtime.logins,
-                runtime.keys,
-                cell,
-                coordinator,
-                coordinator_passphrase,
-            )
+            members.found_cell(runtime.context, cell, coordinator, coordinator_passphrase)
             runtime.lock()
         out.print(f"Created a store ({threshold} of {operators} operators to unlock).")
         if generated:

@@ -20,6 +20,7 @@ from safepassage import bootstrap
 from safepassage.config import Settings
 from safepassage.domain.record_header import NewRecord, RecordHeader
 from safepassage.services import members
+from safepassage.services.records import Records
 
 CELLS = {
     "Riverside cell": ("Heron", ["Daw Khin Aye, party of 3", "Safe house at 14 Tamarind Lane"]),
@@ -66,10 +67,8 @@ def run(out: Console, data_dir: Path | None) -> None:
     written: list[tuple[str, bytes, str]] = []
     for cell_name, (codename, notes) in CELLS.items():
         passphrases[codename] = bootstrap.generate_passphrase()
-        cell_id, _ = members.found_cell(
-            runtime.vault, runtime.logins, runtime.keys, cell_name, codename, passphrases[codename]
-        )
-        cell_key = members.cell_public_key(runtime.vault, cell_id)
+        cell_id, _ = members.found_cell(runtime.context, cell_name, codename, passphrases[codename])
+        cell_key = Records(runtime.context.vault).public_key(cell_id)
         for note in notes:
             header = RecordHeader(kind="case", expires=expires, recipients=(cell_key,))
             body = json.dumps({"note": note}).encode()
@@ -81,10 +80,7 @@ def run(out: Console, data_dir: Path | None) -> None:
     table.add_column("text")
     for codename in passphrases:
         table.add_column(f"as {codename}")
-    sessions = [
-        members.open_session(runtime.vault, runtime.logins, runtime.keys, c, p)
-        for c, p in passphrases.items()
-    ]
+    sessions = [members.open_session(runtime.context, c, p) for c, p in passphrases.items()]
     for cell_name, record_id, note in written:
         cells = []
         for session in sessions:

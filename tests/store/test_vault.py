@@ -168,19 +168,19 @@ def test_tampered_header_is_refused_on_unlock(
 
 def test_logins_real_duress_unknown(runtime: bootstrap.Runtime) -> None:
     real, decoy = MemberKeys.generate(), MemberKeys.generate()
-    runtime.logins.create("Heron", b"m" * 16, real, "river at dawn", duress=(decoy, "all is well"))
-    opened = runtime.logins.open("  heron ", "river at dawn")
+    runtime.context.logins.create("Heron", b"m" * 16, real, "river at dawn", duress=(decoy, "all is well"))
+    opened = runtime.context.logins.open("  heron ", "river at dawn")
     assert opened is not None
     assert (opened.member_id, opened.duress, opened.keys.box.public) == (
         b"m" * 16,
         False,
         real.box.public,
     )
-    duress = runtime.logins.open("Heron", "all is well")
+    duress = runtime.context.logins.open("Heron", "all is well")
     assert duress is not None
     assert (duress.duress, duress.keys.box.public) == (True, decoy.box.public)
-    assert runtime.logins.open("Heron", "wrong") is None
-    assert runtime.logins.open("Nobody", "river at dawn") is None
+    assert runtime.context.logins.open("Heron", "wrong") is None
+    assert runtime.context.logins.open("Nobody", "river at dawn") is None
 
 
 def test_a_full_disk_fails_cleanly_and_loses_nothing(tmp_path: Path) -> None:

@@ -24,6 +24,8 @@ class Subkey(StrEnum):
     WRAP_TAG = "sp.wrap-tag"  # unlinkable tags of wrap rows
     MEMBER_LOOKUP = "sp.member-tag"  # tags of login slots
     EPOCH_TAG = "sp.epoch-tag"  # tags of epoch rows
+    RELEASE = "sp.release"  # the server's key pair for tasks held until their window
+    SERVER_TAG = "sp.server-tag"  # tags the running server checks (e.g. phrases)
 
 
 def derive_subkey(instance_key: bytes, label: Subkey) -> bytes:

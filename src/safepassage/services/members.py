@@ -1,141 +1,210 @@
-"""Cells, members and their sessions' keys.
+"""Cells, members, their handles, and logging in.
 
-A cell is a record whose body holds the cell's private key, sealed to each member of the
-cell. A member is a record (codename, roles, cells) sealed to the member and to the
-coordinators' cell. A login opens the member's slot and then the cells they belong to:
-the resulting keyring is exactly what the member may open.
+A cell's key pair lives in a `cell` record sealed to the cell's coordinators and
+dispatchers: they read the cell's records. Drivers, guides, hosts and contacts belong to a
+cell but do not hold its key; they are sealed only the records their tasks need. A member
+record (codename, roles, handles) is sealed to the member and to their cells' keys.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from safepassage.domain.record_header import STANDING, NewRecord, RecordHeader
-from safepassage.services.errors import AlreadyExists, LoginFailed
-from safepassage.services.ports import BoxKeys, KeyFactory, Logins, MemberKeyring, Vault
+from safepassage.domain.cell import Cell
+from safepassage.domain.member import Handle, Member, Role
+from safepassage.domain.member import add_handle as domain_add_handle
+from safepassage.domain.member import burn_handle as domain_burn_handle
+from safepassage.services.context import Context
+from safepassage.services.errors import AlreadyExists, LoginFailed, NotAvailable
+from safepassage.services.ports import BoxKeys, MemberKeyring
+from safepassage.services.records import CELL, MEMBER, Records, linked, new_id
 
-CELL = "cell"
-MEMBER = "member"
+# Roles whose holders receive the cell's key: they plan and watch the cell's operations.
+KEY_HOLDING_ROLES = frozenset({Role.COORDINATOR, Role.DISPATCHER})
+ACTIVE = "active"
+REVOKED = "revoked"
+
+
+@dataclass(frozen=True, slots=True)
+class CellSecret:
+    """The body of a cell record: the cell and its private key."""
+
+    cell: Cell
+    private: str
 
 
 @dataclass(frozen=True, slots=True)
 class Session:
-    """A logged-in member: their id, roles, and every key pair they may open records with."""
+    """A logged-in member and every key pair they may open records with."""
 
-    member_id: bytes
-    codename: str
-    roles: tuple[str, ...]
-    cells: tuple[bytes, ...]
+    member: Member
     keys: MemberKeyring
     keyring: tuple[BoxKeys, ...]
-    duress: bool
+    held_cells: tuple[str, ...]
+    duress: bool = False
+
+    @property
+    def member_id(self) -> str:
+        return self.member.id
+
+    def holds_cell(self, cell_id: str) -> bool:
+        return cell_id in self.held_cells
 
 
-def create_cell(vault: Vault, keys: KeyFactory, name: str, members: Sequence[bytes]) -> bytes:
-    """A new cell whose private key is sealed to the given members' public keys."""
-    pair = keys.cell_keys()
-    header = RecordHeader(
-        kind=CELL, expires=STANDING, recipients=tuple(members), attrs={"public": pair.public.hex()}
+def _write_member(ctx: Context, member: Member, public: bytes, status: str = ACTIVE) -> None:
+    Records(ctx.vault).write(
+        MEMBER,
+        member,
+        record_id=member.id,
+        cells=member.cell_ids,
+        readers=[public],
+        attrs={"public": public.hex(), "roles": ",".join(sorted(member.roles)), "status": status},
     )
-    body = json.dumps({"name": name, "private": pair.private.hex()}).encode()
-    return vault.write(NewRecord(header, body))
 
 
-def cell_public_key(vault: Vault, cell_id: bytes) -> bytes:
-    header = vault.index.get(cell_id)
-    if header is None or header.kind != CELL:
-        raise ValueError("not a cell")
-    return bytes.fromhex(header.attrs["public"])
+def _write_cell(ctx: Context, cell: Cell, pair: BoxKeys, holders: Iterable[bytes]) -> None:
+    Records(ctx.vault).write(
+        CELL,
+        CellSecret(cell, pair.private.hex()),
+        record_id=cell.id,
+        cells=(),
+        readers=holders,
+        attrs={"public": pair.public.hex()},
+    )
 
 
-def enrol_member(
-    vault: Vault,
-    logins: Logins,
-    keys: KeyFactory,
+def found_cell(ctx: Context, cell_name: str, codename: str, passphrase: str) -> tuple[str, str]:
+    """A new cell with its first coordinator (at init, the network's first member)."""
+    if ctx.logins.exists(codename):
+        raise AlreadyExists
+    member_keys = ctx.keys.member_keys()
+    cell = Cell(new_id(), cell_name)
+    _write_cell(ctx, cell, ctx.keys.cell_keys(), [member_keys.box.public])
+    member = Member(new_id(), codename, frozenset({Role.COORDINATOR}), (cell.id,))
+    _write_member(ctx, member, member_keys.box.public)
+    ctx.logins.create(codename, bytes.fromhex(member.id), member_keys, passphrase)
+    return cell.id, member.id
+
+
+def create_cell(ctx: Context, session: Session, name: str) -> str:
+    """A new cell; its key is sealed to the coordinator creating it."""
+    if not session.member.has_role(Role.COORDINATOR):
+        raise NotAvailable
+    cell = Cell(new_id(), name)
+    _write_cell(ctx, cell, ctx.keys.cell_keys(), [session.keys.box.public])
+    member = dataclasses.replace(session.member, cell_ids=(*session.member.cell_ids, cell.id))
+    _write_member(ctx, member, session.keys.box.public)
+    return cell.id
+
+
+def _seal_cell_to(ctx: Context, session: Session, cell_id: str, public: bytes) -> None:
+    records = Records(ctx.vault)
+    secret = records.read(CellSecret, cell_id, session.keyring)
+    header = records.header(cell_id)
+    assert header is not None  # read succeeded, so the header exists
+    holders = [*header.recipients, public]
+    pair = ctx.keys.box_from_private(bytes.fromhex(secret.private))
+    _write_cell(ctx, secret.cell, pair, holders)
+
+
+def invite_member(
+    ctx: Context,
+    session: Session,
     codename: str,
     passphrase: str,
-    roles: Sequence[str],
-    cells: Sequence[bytes],
-    member_keys: MemberKeyring | None = None,
-) -> tuple[bytes, MemberKeyring]:
-    """A member with a login slot and a record readable by them and their cells.
+    roles: Iterable[Role],
+    cell_ids: Sequence[str],
+    handles: Sequence[Handle] = (),
+) -> str:
+    """A new member of the inviting coordinator's cells, with keys and a login slot."""
+    role_set = frozenset(roles)
+    if not session.member.has_role(Role.COORDINATOR):
+        raise NotAvailable
+    if not cell_ids or not all(session.holds_cell(c) for c in cell_ids):
+        raise NotAvailable
+    if ctx.logins.exists(codename):
+        raise AlreadyExists
+    member_keys = ctx.keys.member_keys()
+    member = Member(new_id(), codename, role_set, tuple(cell_ids), tuple(handles))
+    _write_member(ctx, member, member_keys.box.public)
+    if role_set & KEY_HOLDING_ROLES:
+        for cell_id in cell_ids:
+            _seal_cell_to(ctx, session, cell_id, member_keys.box.public)
+    ctx.logins.create(codename, bytes.fromhex(member.id), member_keys, passphrase)
+    return member.id
 
-    Their cells' keys are sealed to them separately (`join_cell`, or `found_cell`).
+
+def set_duress_passphrase(ctx: Context, session: Session, passphrase: str, duress: str) -> None:
+    """Give the member a duress passphrase: it opens a decoy that can read nothing."""
+    decoy = ctx.keys.member_keys()
+    ctx.logins.create(
+        session.member.codename,
+        bytes.fromhex(session.member_id),
+        session.keys,
+        passphrase,
+        duress=(decoy, duress),
+    )
+
+
+def load_member(ctx: Context, session: Session, member_id: str) -> Member:
+    """A member record, for themselves or a holder of one of their cells."""
+    return Records(ctx.vault).read(Member, member_id, session.keyring)
+
+
+def _update_member(ctx: Context, session: Session, member: Member) -> None:
+    public = Records(ctx.vault).public_key(member.id)
+    header = Records(ctx.vault).header(member.id)
+    status = header.attrs.get("status", ACTIVE) if header else ACTIVE
+    _write_member(ctx, member, public, status)
+    del session
+
+
+def add_handle(ctx: Context, session: Session, member_id: str, handle: Handle) -> None:
+    member = load_member(ctx, session, member_id)
+    _update_member(ctx, session, domain_add_handle(member, handle))
+
+
+def burn_handle(ctx: Context, session: Session, member_id: str, handle_id: str) -> None:
+    member = load_member(ctx, session, member_id)
+    _update_member(ctx, session, domain_burn_handle(member, handle_id, ctx.clock.now()))
+
+
+def is_revoked(ctx: Context, member_id: str) -> bool:
+    header = Records(ctx.vault).header(member_id)
+    return header is None or header.attrs.get("status") != ACTIVE
+
+
+def open_session(ctx: Context, codename: str, passphrase: str) -> Session:
+    """Log a member in. An unknown codename and a wrong passphrase give the same error.
+
+    A duress passphrase gives a session whose keys open nothing: the decoy. Raising the
+    silent alarm and revoking the member is the caller's next step (`sessions.login`).
     """
-    if logins.exists(codename):
-        raise AlreadyExists
-    member_keys = member_keys or keys.member_keys()
-    recipients = (member_keys.box.public, *(cell_public_key(vault, c) for c in cells))
-    header = RecordHeader(
-        kind=MEMBER,
-        expires=STANDING,
-        links={"cell": tuple(cells)},
-        recipients=recipients,
-        attrs={"public": member_keys.box.public.hex(), "roles": ",".join(sorted(roles))},
-    )
-    body = json.dumps({"codename": codename, "roles": sorted(roles)}).encode()
-    member_id = vault.write(NewRecord(header, body))
-    logins.create(codename, member_id, member_keys, passphrase)
-    return member_id, member_keys
-
-
-def found_cell(
-    vault: Vault,
-    logins: Logins,
-    keys: KeyFactory,
-    cell_name: str,
-    codename: str,
-    passphrase: str,
-    roles: Sequence[str] = ("coordinator",),
-) -> tuple[bytes, bytes]:
-    """A new cell and its first member (at init, its first coordinator): (cell id, member id)."""
-    if logins.exists(codename):
-        raise AlreadyExists
-    member_keys = keys.member_keys()
-    cell_id = create_cell(vault, keys, cell_name, [member_keys.box.public])
-    member_id, _ = enrol_member(
-        vault, logins, keys, codename, passphrase, roles, [cell_id], member_keys
-    )
-    return cell_id, member_id
-
-
-def join_cell(vault: Vault, session: Session, cell_id: bytes, member_public: bytes) -> None:
-    """Seal a cell's key to one more member; the caller must already hold the cell."""
-    header = vault.index.get(cell_id)
-    if header is None or header.kind != CELL:
-        raise ValueError("not a cell")
-    body = vault.read(cell_id, session.keyring)
-    recipients = tuple(dict.fromkeys((*header.recipients, member_public)))
-    new_header = RecordHeader(
-        kind=header.kind, expires=header.expires, recipients=recipients, attrs=header.attrs
-    )
-    vault.write(NewRecord(new_header, body, record_id=cell_id))
-
-
-def open_session(
-    vault: Vault, logins: Logins, keys: KeyFactory, codename: str, passphrase: str
-) -> Session:
-    """Log a member in. Unknown codename and wrong passphrase give the same error."""
-    opened = logins.open(codename, passphrase)
+    opened = ctx.logins.open(codename, passphrase)
     if opened is None:
         raise LoginFailed
+    member_id = opened.member_id.hex()
+    records = Records(ctx.vault)
+    if is_revoked(ctx, member_id):
+        raise LoginFailed
+    if opened.duress:
+        header = records.header(member_id)
+        roles = header.attrs.get("roles", "") if header else ""
+        decoy = Member(
+            member_id,
+            codename,
+            frozenset(Role(r) for r in roles.split(",") if r) or frozenset({Role.CONTACT}),
+        )
+        return Session(decoy, opened.keys, (opened.keys.box,), (), duress=True)
     own = opened.keys.box
-    member = json.loads(vault.read(opened.member_id, [own]))
-    header = vault.index.get(opened.member_id)
-    cells = header.links.get("cell", ()) if header is not None else ()
-    cell_bodies = vault.try_read_many(list(cells), [own])
-    cell_pairs = [
-        keys.box_from_private(bytes.fromhex(json.loads(body)["private"]))
-        for body in cell_bodies.values()
-    ]
-    return Session(
-        member_id=opened.member_id,
-        codename=member["codename"],
-        roles=tuple(member["roles"]),
-        cells=tuple(cell_bodies),
-        keys=opened.keys,
-        keyring=(own, *cell_pairs),
-        duress=opened.duress,
-    )
+    member = records.read(Member, member_id, [own])
+    secrets_ = records.read_many(CellSecret, list(member.cell_ids), [own])
+    pairs = [ctx.keys.box_from_private(bytes.fromhex(s.private)) for s in secrets_.values()]
+    return Session(member, opened.keys, (own, *pairs), tuple(secrets_))
+
+
+def cells_of(ctx: Context, member_id: str) -> tuple[str, ...]:
+    header = Records(ctx.vault).header(member_id)
+    return linked(header, "cell") if header else ()

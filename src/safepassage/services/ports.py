@@ -6,7 +6,7 @@ Services depend on these protocols only; `bootstrap.py` plugs in the real adapte
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
 from safepassage.domain.record_header import NewRecord, RecordHeader
@@ -58,6 +58,10 @@ class Vault(Protocol):
         self, record_ids: Sequence[bytes], keyring: Sequence[BoxKeys]
     ) -> dict[bytes, bytes]: ...
     def remove_recipient(self, record_id: bytes, recipient: bytes) -> None: ...
+    def delete(self, record_ids: Iterable[bytes]) -> int: ...
+    @property
+    def release_keys(self) -> BoxKeys: ...
+    def server_tag(self, data: bytes) -> bytes: ...
 
 
 class SlotOpened(Protocol):

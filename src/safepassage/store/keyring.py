@@ -35,6 +35,8 @@ class Subkeys:
     member_lookup: bytes = field(repr=False)
     handle_index: bytes = field(repr=False)
     outbox: bytes = field(repr=False)
+    release: bytes = field(repr=False)
+    server_tag: bytes = field(repr=False)
 
     @classmethod
     def from_instance_key(cls, instance_key: bytes) -> Subkeys:
@@ -46,6 +48,8 @@ class Subkeys:
             member_lookup=derive_subkey(instance_key, Subkey.MEMBER_LOOKUP),
             handle_index=derive_subkey(instance_key, Subkey.HANDLE_INDEX),
             outbox=derive_subkey(instance_key, Subkey.OUTBOX),
+            release=derive_subkey(instance_key, Subkey.RELEASE),
+            server_tag=derive_subkey(instance_key, Subkey.SERVER_TAG),
         )
 
 

@@ -19,6 +19,8 @@ import sqlalchemy as sa
 
 from safepassage.crypto import aead, records
 from safepassage.crypto.errors import EnvelopeError
+from safepassage.crypto.keypairs import BoxKeyPair
+from safepassage.crypto.subkeys import keyed_hash
 from safepassage.domain.record_header import NewRecord, RecordHeader
 from safepassage.store import dialects, schema
 from safepassage.store.errors import DiskFull, NotReadable, StoreCorrupt
@@ -64,6 +66,19 @@ class Vault:
         if self._keys is None:
             raise StoreCorrupt("the store is locked")
         return self._keys
+
+    @property
+    def release_keys(self) -> BoxKeyPair:
+        """The server's own key pair: holds tasks until their need-to-know window opens.
+
+        Derived from the instance key, so only a running, unlocked server can open what is
+        sealed to it (the same exposure as the outbox).
+        """
+        return BoxKeyPair.from_private(self.subkeys.release)
+
+    def server_tag(self, data: bytes) -> bytes:
+        """A keyed hash only the running server can compute (e.g. of a recognition phrase)."""
+        return keyed_hash(self.subkeys.server_tag, data)
 
     def load(self, progress: Progress | None = None) -> None:
         """Decrypt every epoch key and header into memory (on unlock)."""
