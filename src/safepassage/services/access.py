@@ -1,0 +1,166 @@
+"""The only way services read sensitive records: `access_<thing>_for_<member>`.
+
+Each function loads a record with the member's own keyring (the keys decide first: a
+record not sealed to the member or to a cell they hold cannot be opened), then applies
+the policy on top (a carrier's leg only inside its need-to-know window), then writes the
+read to the audit log. "Not found" and "not allowed" raise the same `NotAvailable`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TypeVar
+
+from safepassage.domain.case import Case
+from safepassage.domain.journey import Journey, Leg, Stay
+from safepassage.domain.member import Member
+from safepassage.domain.need_to_know import NeedToKnowPolicy, may_read_leg, may_read_stay
+from safepassage.domain.place import Place, Segment
+from safepassage.domain.safe_house import SafeHouse
+from safepassage.domain.vehicle import Vehicle
+from safepassage.services import audit
+from safepassage.services.context import Context
+from safepassage.services.errors import NotAvailable
+from safepassage.services.members import Session, is_revoked
+from safepassage.services.records import (
+    CASE,
+    JOURNEY,
+    LEG,
+    MEMBER,
+    PLACE,
+    SAFE_HOUSE,
+    SEGMENT,
+    STAY,
+    VEHICLE,
+    Records,
+    linked,
+)
+
+T = TypeVar("T")
+
+
+def _open(ctx: Context, session: Session, kind: str, cls: type[T], record_id: str) -> T:
+    header = Records(ctx.vault).header(record_id)
+    if header is None:
+        raise NotAvailable
+    if header.kind != kind:
+        raise NotAvailable
+    if session.duress:
+        raise NotAvailable
+    if is_revoked(ctx, session.member_id):
+        raise NotAvailable
+    return Records(ctx.vault).read(cls, record_id, session.keyring)
+
+
+def _holds_owner(ctx: Context, session: Session, record_id: str) -> bool:
+    header = Records(ctx.vault).header(record_id)
+    cells = linked(header, "cell") if header else ()
+    return any(session.holds_cell(c) for c in cells)
+
+
+def _audited(ctx: Context, session: Session, ids: Sequence[str]) -> None:
+    audit.record_reads(ctx, session.member_id, session.member.cell_ids, session.keys, ids)
+
+
+def access_case_for_member(ctx: Context, session: Session, case_id: str) -> Case:
+    case = _open(ctx, session, CASE, Case, case_id)
+    _audited(ctx, session, [case_id])
+    return case
+
+
+def access_journey_for_member(ctx: Context, session: Session, journey_id: str) -> Journey:
+    journey = _open(ctx, session, JOURNEY, Journey, journey_id)
+    _audited(ctx, session, [journey_id])
+    return journey
+
+
+def access_leg_for_member(ctx: Context, session: Session, leg_id: str) -> Leg:
+    """Coordinators of the owning cell always; the carrier only inside the window."""
+    leg = _open(ctx, session, LEG, Leg, leg_id)
+    if not _holds_owner(ctx, session, leg_id):
+        policy = ctx.policies.need_to_know
+        if not may_read_leg(leg, session.member_id, ctx.clock.now(), policy):
+            raise NotAvailable
+    _audited(ctx, session, [leg_id])
+    return leg
+
+
+def access_stay_for_member(ctx: Context, session: Session, stay_id: str) -> Stay:
+    """Coordinators of the owning cell always; the host only around the stay."""
+    stay = _open(ctx, session, STAY, Stay, stay_id)
+    if not _holds_owner(ctx, session, stay_id):
+        policy = ctx.policies.need_to_know
+        if not may_read_stay(stay, session.member_id, ctx.clock.now(), policy):
+            raise NotAvailable
+    _audited(ctx, session, [stay_id])
+    return stay
+
+
+def access_safe_house_for_member(ctx: Context, session: Session, house_id: str) -> SafeHouse:
+    house = _open(ctx, session, SAFE_HOUSE, SafeHouse, house_id)
+    _audited(ctx, session, [house_id])
+    return house
+
+
+def access_place_for_member(ctx: Context, session: Session, place_id: str) -> Place:
+    place = _open(ctx, session, PLACE, Place, place_id)
+    _audited(ctx, session, [place_id])
+    return place
+
+
+def access_segment_for_member(ctx: Context, session: Session, segment_id: str) -> Segment:
+    segment = _open(ctx, session, SEGMENT, Segment, segment_id)
+    _audited(ctx, session, [segment_id])
+    return segment
+
+
+def access_vehicle_for_member(ctx: Context, session: Session, vehicle_id: str) -> Vehicle:
+    vehicle = _open(ctx, session, VEHICLE, Vehicle, vehicle_id)
+    _audited(ctx, session, [vehicle_id])
+    return vehicle
+
+
+def access_member_for_member(ctx: Context, session: Session, member_id: str) -> Member:
+    member = _open(ctx, session, MEMBER, Member, member_id)
+    _audited(ctx, session, [member_id])
+    return member
+
+
+def readable_ids(ctx: Context, session: Session, kind: str) -> list[str]:
+    """Ids of records of `kind` sealed to this session's keys (from headers: no decryption)."""
+    publics = {pair.public for pair in session.keyring}
+    return [
+        rid
+        for rid, header in Records(ctx.vault).of_kind(kind)
+        if publics.intersection(header.recipients)
+    ]
+
+
+def access_all_for_member(ctx: Context, session: Session, kind: str, cls: type[T]) -> dict[str, T]:
+    """Every record of `kind` this member may read now, opened in one batch and audited.
+
+    For legs and stays the need-to-know window applies as in the single-record functions.
+    """
+    if session.duress or is_revoked(ctx, session.member_id):
+        return {}
+    ids = readable_ids(ctx, session, kind)
+    opened = Records(ctx.vault).read_many(cls, ids, session.keyring)
+    now = ctx.clock.now()
+    policy = ctx.policies.need_to_know
+    allowed = {
+        rid: value
+        for rid, value in opened.items()
+        if _holds_owner(ctx, session, rid) or _in_window(value, session.member_id, now, policy)
+    }
+    _audited(ctx, session, sorted(allowed))
+    return allowed
+
+
+def _in_window(value: object, member_id: str, now: dt.datetime, policy: NeedToKnowPolicy) -> bool:
+    """For a volunteer who does not hold the owning cell: only tasks inside their window."""
+    if isinstance(value, Leg):
+        return may_read_leg(value, member_id, now, policy)
+    if isinstance(value, Stay):
+        return may_read_stay(value, member_id, now, policy)
+    return True
