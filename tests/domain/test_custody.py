@@ -235,3 +235,23 @@ def test_events_are_ordered_in_time(
     times = [e.since for e in events]
     assert all(t is not None for t in times)
     assert times == sorted(times)  # type: ignore[type-var]
+
+
+def test_a_leg_taken_over_by_handoff_that_fails_means_unknown() -> None:
+    taken = Handoff(
+        "h",
+        "c1",
+        "p",
+        "d1",
+        "d2",
+        from_leg_id="l1",
+        to_leg_id="l2",
+        giver_confirmed_at=at(10),
+        receiver_confirmed_at=at(10),
+    )
+    failed = leg(id="l2", carrier_id="d2", failed_at=at(20), status=LegStatus.FAILED)
+    assert holder_at(at(15), [failed], [taken], []).member_id == "d2"
+    assert holder_at(at(20), [failed], [taken], []).kind is HolderKind.UNKNOWN
+    # Taken over only after the failure was recorded: the failure did not hold the party.
+    late = dataclasses.replace(taken, giver_confirmed_at=at(30), receiver_confirmed_at=at(30))
+    assert holder_at(at(25), [failed], [late], []).kind is HolderKind.PARTY

@@ -17,7 +17,7 @@ from safepassage.domain import journey as journey_module
 from safepassage.domain import safe_house as safe_house_module
 from safepassage.domain.alarm import ALARM_TRANSITIONS, Alarm, AlarmKind, AlarmStatus
 from safepassage.domain.case import CASE_TRANSITIONS, CaseStatus
-from safepassage.domain.errors import IllegalTransition
+from safepassage.domain.errors import IllegalTransition, InvalidValue
 from safepassage.domain.journey import LEG_TRANSITIONS, STAY_TRANSITIONS, LegStatus, StayStatus
 from safepassage.domain.safe_house import SAFE_HOUSE_TRANSITIONS, SafeHouseStatus
 from safepassage.domain.transitions import allowed_from, is_final
@@ -161,6 +161,14 @@ def test_case_happy_path_stamps_times_and_closing() -> None:
 
 
 def test_case_invariants() -> None:
+    with pytest.raises(InvalidValue) as caught:
+        case(party_size=0)
+    assert caught.value.field == "party_size"
+    with pytest.raises(InvalidValue):
+        case(language=" ")
+    with pytest.raises(ValueError, match="UTC"):
+        case(status_since=at(0).replace(tzinfo=None))
+    assert "north district" not in repr(case())
     with pytest.raises(ValueError, match="closed_at"):
         case(status=CaseStatus.CLOSED)
     with pytest.raises(ValueError, match="closed_at"):

@@ -66,7 +66,16 @@ def custody_events(
     def add(at: dt.datetime, rank: int, key: str, custody: Custody) -> None:
         events.append((at, rank, key, custody))
 
+    handoffs = tuple(handoffs)
+    # A carrier may take the party over by handoff without a separate pickup stamp.
+    boarded: dict[str, dt.datetime] = {}
+    for handoff in handoffs:
+        done = handoff.completed_at
+        if handoff.to_leg_id is not None and done is not None:
+            boarded[handoff.to_leg_id] = min(done, boarded.get(handoff.to_leg_id, done))
     for leg in legs:
+        if leg.picked_up_at is not None:
+            boarded[leg.id] = min(leg.picked_up_at, boarded.get(leg.id, leg.picked_up_at))
         if leg.picked_up_at is not None:
             add(
                 leg.picked_up_at,
@@ -81,8 +90,8 @@ def custody_events(
                 leg.id,
                 Custody(HolderKind.PARTY, leg_id=leg.id, since=leg.delivered_at),
             )
-        # A leg that failed before pickup never held the party: custody is unchanged.
-        if leg.failed_at is not None and leg.picked_up_at is not None:
+        # A leg that failed before it took the party over never held it: nothing changes.
+        if leg.failed_at is not None and _boarded_by(boarded, leg.id, leg.failed_at):
             add(
                 leg.failed_at,
                 _RANK_FAILED,
@@ -146,3 +155,9 @@ def holder_at(
             break
         current = custody
     return current
+
+
+def _boarded_by(boarded: dict[str, dt.datetime], leg_id: str, moment: dt.datetime) -> bool:
+    """Whether the leg's carrier had taken the party over at or before `moment`."""
+    took_over = boarded.get(leg_id)
+    return took_over is not None and took_over <= moment
