@@ -226,10 +226,10 @@ def burn(
 @app.command()
 def demo(data_dir: DataDir = None) -> None:
     """Show the encrypted store at work, in a new temporary data directory by default."""
-    from safepassage import demo as demo_module
+    from safepassage.demo import store_tour
 
     with _errors():
-        demo_module.run(out, data_dir)
+        store_tour.run(out, data_dir)
 
 
 def main() -> None:
