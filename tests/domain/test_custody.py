@@ -124,10 +124,13 @@ def journeys(draw: st.DrawFn) -> tuple[list[Leg], list[Handoff], list[Stay], Tru
             stays.append(stay(id=record_id, host_id=holder, started_at=moment if stamp else None))
         return holder, record_id
 
-    def finish(kind: str, record_id: str, moment: dt.datetime, field: str | None = None) -> None:
+    def finish(kind: str, record_id: str, moment: dt.datetime, failed: bool = False) -> None:
         if kind == "leg":
             index = next(i for i, x in enumerate(legs) if x.id == record_id)
-            legs[index] = dataclasses.replace(legs[index], **{field or "delivered_at": moment})
+            if failed:
+                legs[index] = dataclasses.replace(legs[index], failed_at=moment)
+            else:
+                legs[index] = dataclasses.replace(legs[index], delivered_at=moment)
         else:
             index = next(i for i, x in enumerate(stays) if x.id == record_id)
             stays[index] = dataclasses.replace(stays[index], ended_at=moment)
@@ -190,7 +193,7 @@ def journeys(draw: st.DrawFn) -> tuple[list[Leg], list[Handoff], list[Stay], Tru
         )
         truth.append((at(t), HolderKind.CONTACT, "contact-1"))
     elif ending == "failed" and steps[-1] == "leg":
-        finish("leg", record_id, at(t), field="failed_at")
+        finish("leg", record_id, at(t), failed=True)
         truth.append((at(t), HolderKind.UNKNOWN, None))
     # Noise that must not move custody: a leg that never picked up, a half-confirmed handoff.
     legs.append(leg(id="noise", carrier_id="x", status=LegStatus.CANCELLED, failed_at=at(5)))

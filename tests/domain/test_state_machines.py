@@ -233,8 +233,8 @@ def test_tables_hold_the_paths_the_network_relies_on() -> None:
     assert c.SAFE not in CASE_TRANSITIONS[c.PLANNED]
     s = LegStatus
     main_leg = [s.PLANNED, s.DISPATCHED, s.ACCEPTED, s.PICKED_UP, s.DELIVERED]
-    for a, b in itertools.pairwise(main_leg):
-        assert b in LEG_TRANSITIONS[a]
+    for before, after in itertools.pairwise(main_leg):
+        assert after in LEG_TRANSITIONS[before]
     assert s.DECLINED in LEG_TRANSITIONS[s.DISPATCHED]
     # Nobody cancels a leg with the party aboard, and nobody skips the pickup.
     assert s.CANCELLED not in LEG_TRANSITIONS[s.PICKED_UP]
