@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import random
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -48,10 +49,10 @@ _BIRDS = ["Heron", "Kestrel", "Hoopoe", "Bulbul", "Myna", "Drongo", "Egret", "Sh
 _COLOURS = ["Grey", "Amber", "Cobalt", "Saffron", "Jade", "Rust", "Ochre", "Indigo"]
 
 
-def _unique(rng: random.Random, make: object, count: int) -> list[str]:
+def _unique(rng: random.Random, make: Callable[[random.Random], str], count: int) -> list[str]:
     found: dict[str, None] = {}
     while len(found) < count:
-        found[make(rng)] = None  # type: ignore[operator]
+        found[make(rng)] = None
     return list(found)
 
 
@@ -157,7 +158,7 @@ def test_every_canary_has_every_encoding() -> None:
 KINDS = ["case", "journey", "place", "vehicle", "handoff", "stay"]
 
 
-def _fill(runtime: bootstrap.Runtime, groups: dict[str, list[str]]) -> tuple[list[str], date_t]:
+def _fill(runtime: bootstrap.Runtime, groups: dict[str, list[str]]) -> tuple[list[str], dt.date]:
     """Write every canary into the store; return the member passphrases and the purge day."""
     rng = random.Random(99)
     ctx = runtime.context
@@ -216,9 +217,6 @@ def _fill(runtime: bootstrap.Runtime, groups: dict[str, list[str]]) -> tuple[lis
     for rid, header in written[70:80]:
         vault.remove_recipient(rid, header.recipients[0])
     return member_passphrases, today + dt.timedelta(days=4)
-
-
-date_t = dt.date
 
 
 def _assert_no_hits(hits: list[Hit], where: str) -> None:
