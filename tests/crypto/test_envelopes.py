@@ -263,12 +263,6 @@ def test_record_header_through_its_envelope(
     assert RecordHeader.decode(records.open_header(row_key, rid, envelope)) == header
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG src/safepassage/crypto/login_slots.py make_slots: the duress check compares "
-    "str.strip() forms, but keys come from NFKC-normalised passphrases, so a duress passphrase "
-    "that only differs by compatibility characters is accepted and opens like the real one",
-)
 def test_duress_passphrase_equal_after_normalisation_is_refused() -> None:
     keys_, decoy = MemberKeys.generate(), MemberKeys.generate()
     real, duress = "fish tank river", "\ufb01sh tank river"  # "fi" ligature: NFKC-equal

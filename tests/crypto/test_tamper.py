@@ -544,13 +544,6 @@ def test_operator_tamper_campaign() -> None:
     assert {"wrap/ad/version=2", "check/ad/purpose=instance"} <= set(campaign.labels)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG src/safepassage/crypto/operators.py open_with_keys: material.wraps[position] "
-    "raises IndexError when fewer wraps than k-subsets are stored (a deleted instance_wrap "
-    "row); keyring.load_material does not check the count either",
-)
 def test_missing_instance_wrap_is_an_unlock_error() -> None:
     material = operators.wrap_instance_key(b"k" * 32, list(TEAM), 2, TEST.operator)
     damaged = dataclasses.replace(material, wraps=material.wraps[:2])
@@ -558,13 +551,6 @@ def test_missing_instance_wrap_is_an_unlock_error() -> None:
     campaign.reject("missing-wrap", lambda: operators.unwrap_instance_key(damaged, list(TEAM[1:])))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG src/safepassage/crypto/operators.py match_operator: a salt of the wrong "
-    "length (a truncated operator row) makes derive_key raise PyNaCl's ValueError instead "
-    "of UnlockError",
-)
 @pytest.mark.parametrize("salt_length", [0, 8, 15, 17])
 def test_operator_salt_of_wrong_length_is_an_unlock_error(salt_length: int) -> None:
     material = operators.wrap_instance_key(b"k" * 32, list(TEAM), 2, TEST.operator)
@@ -577,14 +563,6 @@ def test_operator_salt_of_wrong_length_is_an_unlock_error(salt_length: int) -> N
     campaign.reject("salt-length", lambda: operators.unwrap_instance_key(damaged, list(TEAM[:2])))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG src/safepassage/crypto/login_slots.py _make_slot/_try_open: the stored KDF cost "
-    "and salt are not in the associated data, and libsodium ignores memlimit's low 10 bits, "
-    "so a slot whose stored memlimit differs in those bits still opens (same for operator "
-    "rows, crypto/operators.py)",
-)
 def test_login_slot_cost_is_authenticated() -> None:
     keys = MemberKeys.generate()
     tag, passphrase = b"t" * 32, "ledger quilt morning sparrow"

@@ -39,13 +39,6 @@ def test_a_deleted_operator_row_is_refused_cleanly(store_settings: Settings) -> 
     bootstrap.unlock_store(store_settings, TEAM[:2]).lock()  # the other two still can
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IndexError,
-    reason="BUG src/safepassage/crypto/operators.py open_with_keys (material.wraps[position]) "
-    "and store/keyring.py load_material (no check that there is one wrap per k-subset): "
-    "a missing instance_wrap row makes unlock_store raise IndexError",
-)
 def test_a_missing_instance_wrap_row_is_store_corrupt(store_settings: Settings) -> None:
     _store(store_settings)
     _execute(
@@ -55,13 +48,6 @@ def test_a_missing_instance_wrap_row_is_store_corrupt(store_settings: Settings) 
         bootstrap.unlock_store(store_settings, TEAM[1:])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="BUG src/safepassage/store/keyring.py load_material / crypto/operators.py "
-    "match_operator: an operator row cut inside its salt gives derive_key a short salt and "
-    "PyNaCl raises ValueError out of unlock_store",
-)
 def test_a_truncated_operator_row_is_store_corrupt(store_settings: Settings) -> None:
     _store(store_settings)
     engine = bootstrap.engine_for(store_settings)

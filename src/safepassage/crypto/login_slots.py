@@ -17,7 +17,13 @@ import nacl.utils
 from safepassage.crypto import aead
 from safepassage.crypto.context import Purpose, associated_data
 from safepassage.crypto.errors import EnvelopeError
-from safepassage.crypto.kdf import ENCODED_COST_BYTES, SALT_BYTES, KdfCost, derive_key
+from safepassage.crypto.kdf import (
+    ENCODED_COST_BYTES,
+    SALT_BYTES,
+    KdfCost,
+    derive_key,
+    normalise_passphrase,
+)
 from safepassage.crypto.keypairs import BoxKeyPair, MemberKeys
 
 MEMBER_ID_BYTES = 16
@@ -36,8 +42,9 @@ class SlotContents:
     duress: bool
 
 
-def _ad(tag: bytes) -> bytes:
-    return associated_data(Purpose.LOGIN_SLOT, "", tag)
+def _ad(tag: bytes, cost: KdfCost, salt: bytes) -> bytes:
+    # The stored cost and salt are authenticated too: no byte of a slot can change unnoticed.
+    return associated_data(Purpose.LOGIN_SLOT, "", tag + cost.encode() + salt)
 
 
 def _make_slot(
@@ -45,7 +52,7 @@ def _make_slot(
 ) -> bytes:
     salt = bytes(nacl.utils.random(SALT_BYTES))
     plaintext = flag + member_id + keys.box.private + keys.signing_seed
-    sealed = aead.encrypt(derive_key(passphrase, salt, cost), plaintext, _ad(tag))
+    sealed = aead.encrypt(derive_key(passphrase, salt, cost), plaintext, _ad(tag, cost, salt))
     return cost.encode() + salt + sealed
 
 
@@ -70,7 +77,7 @@ def make_slots(
         other = filler_slot(cost)
     else:
         decoy_keys, duress_passphrase = duress
-        if duress_passphrase.strip() == passphrase.strip():
+        if normalise_passphrase(duress_passphrase) == normalise_passphrase(passphrase):
             raise ValueError("the duress passphrase must differ from the real one")
         other = _make_slot(tag, _DURESS, member_id, decoy_keys, duress_passphrase, cost)
     return (real, other) if secrets.randbits(1) else (other, real)
@@ -86,7 +93,8 @@ def _try_open(tag: bytes, slot: bytes, passphrase: str) -> SlotContents | None:
     salt = slot[ENCODED_COST_BYTES : ENCODED_COST_BYTES + SALT_BYTES]
     key = derive_key(passphrase, salt, cost)
     try:
-        plaintext = aead.decrypt(key, slot[ENCODED_COST_BYTES + SALT_BYTES :], _ad(tag))
+        sealed = slot[ENCODED_COST_BYTES + SALT_BYTES :]
+        plaintext = aead.decrypt(key, sealed, _ad(tag, cost, salt))
     except EnvelopeError:
         return None
     flag, rest = plaintext[:1], plaintext[1:]

@@ -39,7 +39,7 @@ class OperatorMaterial:
     """Everything stored to unlock the instance key: slots and one wrap per k-subset."""
 
     threshold: int
-    slots: tuple[OperatorSlot, ...]
+    slots: tuple[OperatorSlot | None, ...]  # None: that operator's row is missing
     wraps: tuple[bytes, ...]
 
 
@@ -52,8 +52,9 @@ def _combined_key(indices: Sequence[int], keys: Sequence[bytes]) -> bytes:
     return keyed_hash(b"", material, person=_COMBINE)
 
 
-def _check_ad(salt: bytes) -> bytes:
-    return associated_data(Purpose.OPERATOR_CHECK, "", salt)
+def _check_ad(salt: bytes, cost: KdfCost) -> bytes:
+    # Cost and salt are authenticated: a changed byte of an operator row is detected.
+    return associated_data(Purpose.OPERATOR_CHECK, "", salt + cost.encode())
 
 
 def _wrap_ad(indices: Sequence[int]) -> bytes:
@@ -73,7 +74,7 @@ def wrap_instance_key(
         salt = bytes(nacl.utils.random(SALT_BYTES))
         key = derive_key(passphrase, salt, cost)
         keys.append(key)
-        slots.append(OperatorSlot(salt, cost, aead.encrypt(key, b"", _check_ad(salt))))
+        slots.append(OperatorSlot(salt, cost, aead.encrypt(key, b"", _check_ad(salt, cost))))
     wraps = tuple(
         aead.encrypt(
             _combined_key(subset, [keys[i] for i in subset]), instance_key, _wrap_ad(subset)
@@ -88,11 +89,13 @@ def match_operator(
 ) -> tuple[int, bytes]:
     """Which operator `passphrase` belongs to, and their key; `UnlockError` if none."""
     for index, slot in enumerate(material.slots):
-        if index in skip:
+        if index in skip or slot is None:
             continue
+        if len(slot.salt) != SALT_BYTES:
+            raise UnlockError("the operator key material is damaged")
         key = derive_key(passphrase, slot.salt, slot.cost)
         try:
-            aead.decrypt(key, slot.check, _check_ad(slot.salt))
+            aead.decrypt(key, slot.check, _check_ad(slot.salt, slot.cost))
         except EnvelopeError:
             continue
         return index, key
@@ -115,7 +118,10 @@ def unwrap_instance_key(material: OperatorMaterial, passphrases: Sequence[str]) 
 def open_with_keys(material: OperatorMaterial, matched: dict[int, bytes]) -> bytes:
     """The instance key from `threshold` matched operator keys (index -> key)."""
     subset = tuple(sorted(matched))[: material.threshold]
-    position = _subsets(len(material.slots), material.threshold).index(subset)
+    subsets = _subsets(len(material.slots), material.threshold)
+    if len(material.wraps) != len(subsets):
+        raise UnlockError("the operator key material is damaged")
+    position = subsets.index(subset)
     key = _combined_key(subset, [matched[i] for i in subset])
     try:
         return aead.decrypt(key, material.wraps[position], _wrap_ad(subset))

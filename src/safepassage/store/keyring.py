@@ -5,6 +5,7 @@ Holds the subkeys the running server uses; nothing here is written to disk unwra
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -14,6 +15,7 @@ from safepassage.crypto import aead
 from safepassage.crypto.errors import EnvelopeError
 from safepassage.crypto.kdf import ENCODED_COST_BYTES, SALT_BYTES, KdfCost
 from safepassage.crypto.operators import (
+    MAX_OPERATORS,
     OperatorMaterial,
     OperatorSlot,
     unwrap_instance_key,
@@ -85,16 +87,38 @@ def load_material(connection: sa.Connection) -> OperatorMaterial:
     thresholds = {row.threshold for row in operators}
     if len(thresholds) != 1:
         raise StoreCorrupt("the operator key material is damaged")
-    slots = []
+    threshold = thresholds.pop()
+    count = _operator_count(threshold, [row.position for row in wraps])
+    slots: list[OperatorSlot | None] = [None] * count
     for row in operators:
-        raw = bytes(row.slot)
-        try:
-            cost = KdfCost.decode(raw[:ENCODED_COST_BYTES])
-        except EnvelopeError:
-            raise StoreCorrupt("the operator key material is damaged") from None
-        salt = raw[ENCODED_COST_BYTES : ENCODED_COST_BYTES + SALT_BYTES]
-        slots.append(OperatorSlot(salt, cost, raw[ENCODED_COST_BYTES + SALT_BYTES :]))
-    return OperatorMaterial(thresholds.pop(), tuple(slots), tuple(bytes(w.sealed) for w in wraps))
+        if not 0 <= row.position < count:
+            raise StoreCorrupt("the operator key material is damaged")
+        slots[row.position] = _slot(bytes(row.slot))
+    return OperatorMaterial(threshold, tuple(slots), tuple(bytes(w.sealed) for w in wraps))
+
+
+def _operator_count(threshold: int, wrap_positions: list[int]) -> int:
+    """How many operators the store was made for, from its wraps (one per k-subset).
+
+    A lost operator row leaves the others able to unlock; a lost wrap is damage.
+    """
+    if wrap_positions != list(range(len(wrap_positions))):
+        raise StoreCorrupt("the operator key material is damaged")
+    for count in range(threshold, MAX_OPERATORS + 1):
+        if math.comb(count, threshold) == len(wrap_positions):
+            return count
+    raise StoreCorrupt("the operator key material is damaged")
+
+
+def _slot(raw: bytes) -> OperatorSlot:
+    if len(raw) <= ENCODED_COST_BYTES + SALT_BYTES:
+        raise StoreCorrupt("the operator key material is damaged")
+    try:
+        cost = KdfCost.decode(raw[:ENCODED_COST_BYTES])
+    except EnvelopeError:
+        raise StoreCorrupt("the operator key material is damaged") from None
+    salt = raw[ENCODED_COST_BYTES : ENCODED_COST_BYTES + SALT_BYTES]
+    return OperatorSlot(salt, cost, raw[ENCODED_COST_BYTES + SALT_BYTES :])
 
 
 def unlock_instance_key(connection: sa.Connection, passphrases: Sequence[str]) -> bytes:
