@@ -66,6 +66,7 @@ def create_instance_key(
         [
             {"position": i, "threshold": threshold, "slot": s.cost.encode() + s.salt + s.check}
             for i, s in enumerate(material.slots)
+            if s is not None  # always: a fresh material has every operator's slot
         ],
     )
     connection.execute(
