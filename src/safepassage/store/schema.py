@@ -1,6 +1,6 @@
 """The tables. Every column is ciphertext, a random id, a keyed tag, or a small integer.
 
-`tests/store/test_schema.py` lists the columns allowed to hold anything else; a new
+`tests/security/test_schema.py` lists the columns allowed to hold anything else; a new
 readable column fails it.
 """
 
