@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TypeVar
 
+from safepassage.domain.alarm import Alarm
 from safepassage.domain.case import Case
 from safepassage.domain.journey import Journey, Leg, Stay
 from safepassage.domain.member import Member
@@ -24,6 +25,7 @@ from safepassage.services.context import Context
 from safepassage.services.errors import NotAvailable
 from safepassage.services.members import Session, is_revoked
 from safepassage.services.records import (
+    ALARM,
     CASE,
     JOURNEY,
     LEG,
@@ -164,3 +166,31 @@ def _in_window(value: object, member_id: str, now: dt.datetime, policy: NeedToKn
     if isinstance(value, Stay):
         return may_read_stay(value, member_id, now, policy)
     return True
+
+
+# -- alarms ----------------------------------------------------------------------------------
+
+
+def access_alarm_for_member(ctx: Context, session: Session, alarm_id: str) -> Alarm:
+    """An alarm, for whoever it is sealed to now (its escalation decides who that is)."""
+    alarm = _open(ctx, session, ALARM, Alarm, alarm_id)
+    _audited(ctx, session, [alarm_id])
+    return alarm
+
+
+def access_alarms_for_member(
+    ctx: Context, session: Session, alarm_ids: Sequence[str]
+) -> dict[str, Alarm]:
+    """Those of `alarm_ids` that are alarms this member's keys open, in one batch, audited."""
+    if session.duress or is_revoked(ctx, session.member_id):
+        return {}
+    records = Records(ctx.vault)
+    ids = [rid for rid in alarm_ids if _is_kind(records, rid, ALARM)]
+    alarms = records.read_many(Alarm, ids, session.keyring)
+    _audited(ctx, session, sorted(alarms))
+    return alarms
+
+
+def _is_kind(records: Records, record_id: str, kind: str) -> bool:
+    header = records.header(record_id)
+    return header is not None and header.kind == kind

@@ -33,3 +33,20 @@ class AlreadyExists(ServiceError):
     code = "already_exists"
     status = 409
     message = "That name is already taken. Choose another."
+
+
+# -- check-ins and alarms ---------------------------------------------------------------
+
+
+class NotUnderWatch(ServiceError):
+    """A check-in for a task that expects none now (not started, or already over)."""
+
+    code = "checkin.not_under_watch"
+    status = 409
+    message = "No check-in is expected for this task right now. Nothing was recorded."
+
+
+class AlarmAtTop(ServiceError):
+    code = "alarm.at_top"
+    status = 409
+    message = "This alarm already reaches every coordinator. Nothing was changed."
