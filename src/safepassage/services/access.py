@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
-from safepassage.domain.alarm import Alarm
 from safepassage.domain.case import Case
+from safepassage.domain.handoff import Handoff
 from safepassage.domain.journey import Journey, Leg, Stay
 from safepassage.domain.member import Member
 from safepassage.domain.need_to_know import NeedToKnowPolicy, may_read_leg, may_read_stay
@@ -25,8 +26,8 @@ from safepassage.services.context import Context
 from safepassage.services.errors import NotAvailable
 from safepassage.services.members import Session, is_revoked
 from safepassage.services.records import (
-    ALARM,
     CASE,
+    HANDOFF,
     JOURNEY,
     LEG,
     MEMBER,
@@ -168,29 +169,101 @@ def _in_window(value: object, member_id: str, now: dt.datetime, policy: NeedToKn
     return True
 
 
-# -- alarms ----------------------------------------------------------------------------------
+# -- journeys, legs, stays, handoffs and custody ---------------------------------------------
 
 
-def access_alarm_for_member(ctx: Context, session: Session, alarm_id: str) -> Alarm:
-    """An alarm, for whoever it is sealed to now (its escalation decides who that is)."""
-    alarm = _open(ctx, session, ALARM, Alarm, alarm_id)
-    _audited(ctx, session, [alarm_id])
-    return alarm
+@dataclass(frozen=True, slots=True)
+class CaseTasks:
+    """A case's legs, stays and handoffs, by id."""
+
+    legs: dict[str, Leg]
+    stays: dict[str, Stay]
+    handoffs: dict[str, Handoff]
 
 
-def access_alarms_for_member(
-    ctx: Context, session: Session, alarm_ids: Sequence[str]
-) -> dict[str, Alarm]:
-    """Those of `alarm_ids` that are alarms this member's keys open, in one batch, audited."""
+def access_case_tasks_for_member(ctx: Context, session: Session, case_id: str) -> CaseTasks:
+    """Every leg, stay and handoff of a case, for a holder of the case's cell only."""
+    records = Records(ctx.vault)
+    header = records.header(case_id)
+    if header is None:
+        raise NotAvailable
+    if header.kind != CASE:
+        raise NotAvailable
+    if session.duress:
+        raise NotAvailable
+    if is_revoked(ctx, session.member_id):
+        raise NotAvailable
+    if not _holds_owner(ctx, session, case_id):
+        raise NotAvailable
+    ids: dict[str, list[str]] = {LEG: [], STAY: [], HANDOFF: []}
+    for rid, linked_header in records.linking_to(case_id):
+        if linked_header.kind in ids:
+            ids[linked_header.kind].append(rid)
+    tasks = CaseTasks(
+        records.read_many(Leg, ids[LEG], session.keyring),
+        records.read_many(Stay, ids[STAY], session.keyring),
+        records.read_many(Handoff, ids[HANDOFF], session.keyring),
+    )
+    _audited(ctx, session, [case_id, *tasks.legs, *tasks.stays, *tasks.handoffs])
+    return tasks
+
+
+def access_stays_of_house_for_member(
+    ctx: Context, session: Session, house_id: str
+) -> dict[str, Stay]:
+    """The stays booked in a house that this member's keys open (a holder of its cell)."""
     if session.duress or is_revoked(ctx, session.member_id):
         return {}
     records = Records(ctx.vault)
-    ids = [rid for rid in alarm_ids if _is_kind(records, rid, ALARM)]
-    alarms = records.read_many(Alarm, ids, session.keyring)
-    _audited(ctx, session, sorted(alarms))
-    return alarms
+    ids = [rid for rid, h in records.linking_to(house_id) if h.kind == STAY]
+    stays = records.read_many(Stay, ids, session.keyring)
+    _audited(ctx, session, sorted(stays))
+    return stays
 
 
-def _is_kind(records: Records, record_id: str, kind: str) -> bool:
-    header = records.header(record_id)
-    return header is not None and header.kind == kind
+def _own_side(handoff: Handoff, member_id: str) -> tuple[str, str] | None:
+    """The kind and id of the task this member hands over or takes on in the handoff."""
+    if member_id == handoff.giver_id:
+        if handoff.from_leg_id is not None:
+            return LEG, handoff.from_leg_id
+        if handoff.from_stay_id is not None:
+            return STAY, handoff.from_stay_id
+        return None
+    if member_id == handoff.receiver_id:
+        if handoff.to_leg_id is not None:
+            return LEG, handoff.to_leg_id
+        if handoff.to_stay_id is not None:
+            return STAY, handoff.to_stay_id
+    return None
+
+
+def access_handoff_for_member(ctx: Context, session: Session, handoff_id: str) -> Handoff:
+    """Holders of the owning cell open a handoff with the cell key. A giver or receiver
+    opens it through the server's release key, which holds a handoff while it is open, and
+    only while the task they hand over or take on opens with their own keys."""
+    records = Records(ctx.vault)
+    header = records.header(handoff_id)
+    if header is None:
+        raise NotAvailable
+    if header.kind != HANDOFF:
+        raise NotAvailable
+    if session.duress:
+        raise NotAvailable
+    if is_revoked(ctx, session.member_id):
+        raise NotAvailable
+    if _holds_owner(ctx, session, handoff_id):
+        handoff = records.read(Handoff, handoff_id, session.keyring)
+        _audited(ctx, session, [handoff_id])
+        return handoff
+    opened = records.read_many(Handoff, [handoff_id], [ctx.vault.release_keys])
+    if handoff_id not in opened:
+        raise NotAvailable
+    side = _own_side(opened[handoff_id], session.member_id)
+    if side is None:
+        raise NotAvailable
+    if side[0] == LEG:
+        access_leg_for_member(ctx, session, side[1])
+    else:
+        access_stay_for_member(ctx, session, side[1])
+    _audited(ctx, session, [handoff_id])
+    return opened[handoff_id]

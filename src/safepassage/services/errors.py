@@ -35,18 +35,24 @@ class AlreadyExists(ServiceError):
     message = "That name is already taken. Choose another."
 
 
-# -- check-ins and alarms ---------------------------------------------------------------
+# -- journeys, legs, handoffs and stays ------------------------------------------------------
 
 
-class NotUnderWatch(ServiceError):
-    """A check-in for a task that expects none now (not started, or already over)."""
+class HandoffRequired(ServiceError):
+    """The step is taken by confirming the handoff with the other person, not alone."""
 
-    code = "checkin.not_under_watch"
+    code = "handoff.required"
     status = 409
-    message = "No check-in is expected for this task right now. Nothing was recorded."
+    message = "This step happens at the handoff: both sides confirm it. Nothing was changed."
 
 
-class AlarmAtTop(ServiceError):
-    code = "alarm.at_top"
+class JourneyUnderWay(ServiceError):
+    code = "journey.under_way"
     status = 409
-    message = "This alarm already reaches every coordinator. Nothing was changed."
+    message = "Part of this journey is already under way. Nothing was changed."
+
+
+class HandoffClosed(ServiceError):
+    code = "handoff.closed"
+    status = 409
+    message = "This handoff is no longer open. Contact a coordinator. Nothing was changed."
