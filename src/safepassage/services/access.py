@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from safepassage.domain.alarm import Alarm
 from safepassage.domain.case import Case
 from safepassage.domain.handoff import Handoff
 from safepassage.domain.journey import Journey, Leg, Stay
@@ -26,6 +27,7 @@ from safepassage.services.context import Context
 from safepassage.services.errors import NotAvailable
 from safepassage.services.members import Session, is_revoked
 from safepassage.services.records import (
+    ALARM,
     CASE,
     HANDOFF,
     JOURNEY,
@@ -267,3 +269,31 @@ def access_handoff_for_member(ctx: Context, session: Session, handoff_id: str) -
         access_stay_for_member(ctx, session, side[1])
     _audited(ctx, session, [handoff_id])
     return opened[handoff_id]
+
+
+# -- alarms ----------------------------------------------------------------------------------
+
+
+def access_alarm_for_member(ctx: Context, session: Session, alarm_id: str) -> Alarm:
+    """An alarm, for whoever it is sealed to now (its escalation decides who that is)."""
+    alarm = _open(ctx, session, ALARM, Alarm, alarm_id)
+    _audited(ctx, session, [alarm_id])
+    return alarm
+
+
+def access_alarms_for_member(
+    ctx: Context, session: Session, alarm_ids: Sequence[str]
+) -> dict[str, Alarm]:
+    """Those of `alarm_ids` that are alarms this member's keys open, in one batch, audited."""
+    if session.duress or is_revoked(ctx, session.member_id):
+        return {}
+    records = Records(ctx.vault)
+    ids = [rid for rid in alarm_ids if _is_kind(records, rid, ALARM)]
+    alarms = records.read_many(Alarm, ids, session.keyring)
+    _audited(ctx, session, sorted(alarms))
+    return alarms
+
+
+def _is_kind(records: Records, record_id: str, kind: str) -> bool:
+    header = records.header(record_id)
+    return header is not None and header.kind == kind

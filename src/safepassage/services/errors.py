@@ -56,3 +56,20 @@ class HandoffClosed(ServiceError):
     code = "handoff.closed"
     status = 409
     message = "This handoff is no longer open. Contact a coordinator. Nothing was changed."
+
+
+# -- check-ins and alarms ---------------------------------------------------------------
+
+
+class NotUnderWatch(ServiceError):
+    """A check-in for a task that expects none now (not started, or already over)."""
+
+    code = "checkin.not_under_watch"
+    status = 409
+    message = "No check-in is expected for this task right now. Nothing was recorded."
+
+
+class AlarmAtTop(ServiceError):
+    code = "alarm.at_top"
+    status = 409
+    message = "This alarm already reaches every coordinator. Nothing was changed."
