@@ -10,11 +10,13 @@ import pytest
 from safepassage.domain.alarm import AlarmKind, AlarmStatus, EscalationLevel
 from safepassage.domain.journey import Leg, LegStatus, StayStatus
 from safepassage.domain.member import Role
-from safepassage.services import alarms, checkins
+from safepassage.domain.record_header import RecordHeader
+from safepassage.services import alarms, checkins, journeys, release
 from safepassage.services.records import LEG, Records, linked, new_id
 from safepassage.services.tick import tick
 
 from .conftest import START, Net
+from .journey_world import build_world
 from .watched import (
     HOUR,
     MINUTE,
@@ -218,15 +220,42 @@ def test_an_active_stay_is_watched_from_its_start(net: Net) -> None:
     assert not can_open(net.ctx, net.login("Heron"), alarm_id)
 
 
-def test_a_malformed_task_header_is_counted_and_does_not_stop_the_rest(
-    net: Net, leg: Leg, otter: str
-) -> None:
+def test_a_malformed_task_header_is_counted_and_does_not_hide_the_rest(net: Net, leg: Leg) -> None:
     Records(net.ctx.vault).write(
         LEG, leg, record_id=new_id(), cells=[net.cells["north"]], attrs={"status": "accepted"}
     )
+    watching = checkins.current_watches(net.ctx)
+    assert ([w.subject_id for w in watching.watches], watching.malformed) == ([leg.id], 1)
+
+
+def test_alarms_are_written_before_the_release_pass(
+    net: Net, leg: Leg, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(ctx: object) -> int:
+        raise RuntimeError("release failed")
+
+    monkeypatch.setattr(release, "release_due", broken)
     at(net, MISSED_AT)
-    report = tick(net.ctx)
-    assert (report.watched, report.malformed, report.raised) == (1, 1, 1)
+    with pytest.raises(RuntimeError, match="release failed"):
+        tick(net.ctx)
+    assert len(alarm_headers(net.ctx)) == 1
+
+
+def test_tick_releases_a_leg_when_its_window_opens(net: Net, otter: str) -> None:
+    """Through `release.release_due`: a dispatched leg reaches its carrier's keys."""
+    start = START + 6 * HOUR
+    leg = write_leg(net.ctx, net.cells["north"], otter, start, start + HOUR, LegStatus.DISPATCHED)
+    records = Records(net.ctx.vault)
+    before = records.header(leg.id)
+    assert isinstance(before, RecordHeader)
+    carrier_key = records.public_key(otter)
+    records.remove_reader(leg.id, carrier_key)
+    at(net, start - net.ctx.policies.need_to_know.before)
+    assert tick(net.ctx).released == 1
+    after = records.header(leg.id)
+    assert after is not None
+    assert carrier_key in after.recipients
+    assert tick(net.ctx).released == 0
 
 
 def test_alarms_survive_a_reload_of_the_index(net: Net, leg: Leg) -> None:
@@ -245,3 +274,36 @@ def test_alarms_survive_a_reload_of_the_index(net: Net, leg: Leg) -> None:
     assert opened[0].alarm.kind is AlarmKind.MISSED_CHECKIN
     assert opened[0].alarm.status is AlarmStatus.OPEN
     assert opened[0].alarm.due_at == FIRST_DUE
+
+
+def test_a_journey_planned_through_the_services_is_watched_once_accepted(net: Net) -> None:
+    """Integration with `services/journeys.py`: its leg headers arm the same watch."""
+    world = build_world(net)
+    ctx, heron = net.ctx, net.login("Heron")
+    journey_id = journeys.plan_journey(ctx, heron, world.case(), [world.first(start=2, end=4)])
+    journey = Records(ctx.vault).header(journey_id)
+    assert journey is not None
+    (leg_id,) = linked(journey, "leg")
+    journeys.dispatch_leg(ctx, heron, leg_id)
+    assert tick(ctx).watched == 0
+    otter = net.login("Otter")
+    journeys.accept_leg(ctx, otter, leg_id)
+    window_start = START + 2 * HOUR
+    report = tick(ctx)
+    assert (report.watched, report.next_at) == (1, window_start + 40 * MINUTE)
+    at(net, window_start + 20 * MINUTE)
+    checkins.record_checkin(ctx, otter, leg_id)
+    at(net, window_start + 60 * MINUTE - SECOND)
+    assert tick(ctx).raised == 0
+    at(net, window_start + 60 * MINUTE)
+    assert tick(ctx).raised == 1
+    alarm_id, header = only_alarm(ctx)
+    assert linked(header, "case") == linked(journey, "case")
+    assert can_open(ctx, otter, alarm_id)
+    assert not can_open(ctx, heron, alarm_id)
+    at(net, window_start + 75 * MINUTE)
+    assert tick(ctx).escalated == 1
+    alarms.acknowledge_alarm(ctx, net.login("Heron"), alarm_id)
+    journeys.confirm_pickup(ctx, otter, leg_id, world.leg(leg_id).phrase)
+    at(net, window_start + 4 * HOUR)
+    assert (tick(ctx).raised, len(alarm_headers(ctx))) == (0, 1)

@@ -7,10 +7,12 @@ idempotent: run twice at the same moment, the second run changes nothing. Each r
 2. raises one alarm per missed sign of life (due + grace has passed, and no check-in came
    after the last one), never twice for the same due time;
 3. reseals every open, unacknowledged alarm whose escalation delay has passed, to the
-   wider audience of the level it reached.
+   wider audience of the level it reached;
+4. releases tasks whose need-to-know window opened, and takes back those whose window
+   closed (`release.release_due`).
 
-Releasing tasks whose need-to-know window opens (`release.release_due`) belongs here too,
-first; it is added when that module lands.
+Alarms come first: they do not depend on who a task is sealed to, and a failure in the
+release pass must not hold back an alarm about someone in danger.
 """
 
 from __future__ import annotations
@@ -19,14 +21,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 from safepassage.domain.checkin import missed_due, next_due
-from safepassage.services import alarms, checkins
+from safepassage.services import alarms, checkins, release
 from safepassage.services.context import Context
 
 
 @dataclass(frozen=True, slots=True)
 class TickReport:
-    """What one tick did, and when the next one has something to do (None: nothing yet)."""
+    """What one tick did, and when the next check-in deadline or escalation falls (None:
+    none pending). Releases are not counted into `next_at`: tick often enough for them."""
 
+    released: int
     raised: int
     escalated: int
     watched: int
@@ -54,7 +58,9 @@ def tick(ctx: Context) -> TickReport:
     escalation = alarms.next_escalation(ctx)
     if escalation is not None:
         upcoming.append(escalation)
+    released = release.release_due(ctx)
     return TickReport(
+        released=released,
         raised=raised,
         escalated=escalated,
         watched=len(watching.watches),
