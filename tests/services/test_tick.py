@@ -220,6 +220,16 @@ def test_an_active_stay_is_watched_from_its_start(net: Net) -> None:
     assert not can_open(net.ctx, net.login("Heron"), alarm_id)
 
 
+def test_a_stay_whose_header_says_when_it_started_is_watched_from_then(net: Net) -> None:
+    host = net.invite("Heron", "Badger", {Role.HOST}, "north")
+    arrived = START + 2 * HOUR
+    write_stay(net.ctx, net.cells["north"], host, START, START + 24 * HOUR, started=arrived)
+    at(net, arrived + 40 * MINUTE - SECOND)
+    assert tick(net.ctx).raised == 0
+    at(net, arrived + 40 * MINUTE)
+    assert tick(net.ctx).raised == 1
+
+
 def test_a_malformed_task_header_is_counted_and_does_not_hide_the_rest(net: Net, leg: Leg) -> None:
     Records(net.ctx.vault).write(
         LEG, leg, record_id=new_id(), cells=[net.cells["north"]], attrs={"status": "accepted"}

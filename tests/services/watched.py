@@ -69,7 +69,10 @@ def write_stay(
     start: dt.datetime,
     end: dt.datetime,
     status: StayStatus = StayStatus.ACTIVE,
+    started: dt.datetime | None = None,
 ) -> Stay:
+    """An active stay started at its booking's start unless `started` says when (and then
+    its header carries `started`, which the watch prefers)."""
     records = Records(ctx.vault)
     stay = Stay(
         id=new_id(),
@@ -79,7 +82,7 @@ def write_stay(
         interval=Interval(start, end),
         beds=2,
         status=status,
-        started_at=start if status is StayStatus.ACTIVE else None,
+        started_at=(started or start) if status is StayStatus.ACTIVE else None,
     )
     records.write(
         STAY,
@@ -93,7 +96,7 @@ def write_stay(
             "house": (stay.safe_house_id,),
             "host": (host_id,),
         },
-        times={"start": start, "end": end},
+        times={"start": start, "end": end} | ({"started": started} if started else {}),
         attrs={"status": status.value},
         expires=stay_expiry(stay, ctx.policies.retention),
     )

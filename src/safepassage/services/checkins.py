@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from safepassage.domain.checkin import CheckIn, Watch, watch_for_leg, watch_for_stay
 from safepassage.domain.interval import Interval
-from safepassage.domain.journey import Leg, LegStatus, Stay, StayStatus
+from safepassage.domain.journey import Stay, StayStatus
 from safepassage.domain.record_header import RecordHeader
 from safepassage.domain.retention import checkin_expiry
 from safepassage.services.context import Context
@@ -21,6 +21,7 @@ from safepassage.services.errors import NotAvailable, NotUnderWatch
 from safepassage.services.guards import require_active
 from safepassage.services.members import Session
 from safepassage.services.records import CHECKIN, LEG, STAY, Records, linked, new_id
+from safepassage.services.task_records import leg_from_header
 
 # Who answers for a watched record: the leg's carrier, the stay's host.
 ANSWERS_FOR = {LEG: "carrier", STAY: "host"}
@@ -42,29 +43,6 @@ class Watching:
     malformed: int
 
 
-def _one(header: RecordHeader, role: str) -> str:
-    targets = linked(header, role)
-    if not targets:
-        raise ValueError("the header lacks a link the watch needs")
-    return targets[0]
-
-
-def _leg_from_header(leg_id: str, header: RecordHeader) -> Leg:
-    """The leg as far as its header tells; the phrase stays in the body, unread."""
-    return Leg(
-        id=leg_id,
-        journey_id=_one(header, "journey"),
-        case_id=_one(header, "case"),
-        from_place_id=_one(header, "from"),
-        to_place_id=_one(header, "to"),
-        window=Interval(header.times["start"], header.times["end"]),
-        carrier_id=_one(header, "carrier"),
-        segment_id=_one(header, "segment"),
-        vehicle_id=next(iter(linked(header, "vehicle")), None),
-        status=LegStatus(header.attrs["status"]),
-    )
-
-
 def _stay_from_header(stay_id: str, header: RecordHeader) -> Stay:
     """The stay as far as its header tells. Beds are not in the header and a watch does not
     need them. It started when the party arrived (`started`), else at its booking's start."""
@@ -72,9 +50,9 @@ def _stay_from_header(stay_id: str, header: RecordHeader) -> Stay:
     started = header.times.get("started", header.times["start"])
     return Stay(
         id=stay_id,
-        case_id=_one(header, "case"),
-        safe_house_id=_one(header, "house"),
-        host_id=_one(header, "host"),
+        case_id=linked(header, "case")[0],
+        safe_house_id=linked(header, "house")[0],
+        host_id=linked(header, "host")[0],
         interval=Interval(header.times["start"], header.times["end"]),
         beds=1,
         status=status,
@@ -86,10 +64,10 @@ def watch_from_header(subject_id: str, header: RecordHeader) -> Watch | None:
     """The watch a leg or stay header arms now, or None. ValueError if it is malformed."""
     try:
         if header.kind == LEG:
-            return watch_for_leg(_leg_from_header(subject_id, header))
+            return watch_for_leg(leg_from_header(subject_id, header))
         if header.kind == STAY:
             return watch_for_stay(_stay_from_header(subject_id, header))
-    except (KeyError, ValueError) as error:
+    except (KeyError, IndexError, ValueError) as error:
         raise ValueError("a watched record's header is malformed") from error
     return None
 
