@@ -168,7 +168,9 @@ def test_tampered_header_is_refused_on_unlock(
 
 def test_logins_real_duress_unknown(runtime: bootstrap.Runtime) -> None:
     real, decoy = MemberKeys.generate(), MemberKeys.generate()
-    runtime.context.logins.create("Heron", b"m" * 16, real, "river at dawn", duress=(decoy, "all is well"))
+    runtime.context.logins.create(
+        "Heron", b"m" * 16, real, "river at dawn", duress=(decoy, "all is well")
+    )
     opened = runtime.context.logins.open("  heron ", "river at dawn")
     assert opened is not None
     assert (opened.member_id, opened.duress, opened.keys.box.public) == (
