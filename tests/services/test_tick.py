@@ -71,6 +71,7 @@ def test_a_missed_checkin_raises_one_alarm_at_due_plus_grace(net: Net, leg: Leg)
     assert linked(header, "member") == (leg.carrier_id,)
     assert linked(header, "case") == (leg.case_id,)
     assert linked(header, "cell") == (net.cells["north"],)
+    assert header.recipients == (Records(net.ctx.vault).public_key(leg.carrier_id),)
     assert can_open(net.ctx, net.login("Otter"), alarm_id)
     assert not can_open(net.ctx, net.login("Heron"), alarm_id)
     assert not can_open(net.ctx, net.login("Kestrel"), alarm_id)
@@ -105,6 +106,9 @@ def test_escalation_at_exactly_the_policy_delays(net: Net, leg: Leg) -> None:
     at(net, MISSED_AT + 30 * MINUTE)
     assert tick(net.ctx).escalated == 1
     assert (level(), readers()) == ("all_coordinators", (True, True, True))
+    keys = Records(net.ctx.vault).public_key
+    every = {keys(leg.carrier_id), keys(net.cells["north"]), keys(net.cells["south"])}
+    assert set(alarm_headers(net.ctx)[alarm_id].recipients) == every
     assert linked(alarm_headers(net.ctx)[alarm_id], "cell") == (net.cells["north"],)
 
     at(net, MISSED_AT + 5 * HOUR)
