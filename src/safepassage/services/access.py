@@ -17,7 +17,7 @@ from safepassage.domain.alarm import Alarm
 from safepassage.domain.case import Case
 from safepassage.domain.handoff import Handoff
 from safepassage.domain.journey import Journey, Leg, Stay
-from safepassage.domain.member import Member
+from safepassage.domain.member import Member, Role
 from safepassage.domain.need_to_know import NeedToKnowPolicy, may_read_leg, may_read_stay
 from safepassage.domain.place import Place, Segment
 from safepassage.domain.safe_house import SafeHouse
@@ -26,9 +26,11 @@ from safepassage.services import audit
 from safepassage.services.context import Context
 from safepassage.services.errors import NotAvailable
 from safepassage.services.members import Session, is_revoked
+from safepassage.services.ports import BoxKeys
 from safepassage.services.records import (
     ALARM,
     CASE,
+    CELL,
     HANDOFF,
     JOURNEY,
     LEG,
@@ -40,6 +42,7 @@ from safepassage.services.records import (
     VEHICLE,
     Records,
     linked,
+    raw,
 )
 
 T = TypeVar("T")
@@ -297,3 +300,60 @@ def access_alarms_for_member(
 def _is_kind(records: Records, record_id: str, kind: str) -> bool:
     header = records.header(record_id)
     return header is not None and header.kind == kind
+
+
+# -- batches by id, and a cell's bodies for re-sealing (compromise, board, retention) --------
+
+
+def access_many_for_member(
+    ctx: Context, session: Session, kind: str, cls: type[T], record_ids: Sequence[str]
+) -> dict[str, T]:
+    """Those of `record_ids` that are records of `kind` this member may read now, opened in
+    one batch and audited in one entry. For legs and stays the need-to-know window applies
+    as in `access_all_for_member`; the rest are left out, as if they did not exist."""
+    if session.duress or is_revoked(ctx, session.member_id):
+        return {}
+    records = Records(ctx.vault)
+    ids = [rid for rid in dict.fromkeys(record_ids) if _is_kind(records, rid, kind)]
+    opened = records.read_many(cls, ids, session.keyring)
+    now = ctx.clock.now()
+    policy = ctx.policies.need_to_know
+    allowed = {
+        rid: value
+        for rid, value in opened.items()
+        if _holds_owner(ctx, session, rid) or _in_window(value, session.member_id, now, policy)
+    }
+    _audited(ctx, session, sorted(allowed))
+    return allowed
+
+
+def access_cell_bodies_for_member(
+    ctx: Context, session: Session, cell_id: str
+) -> tuple[BoxKeys, dict[str, bytes]]:
+    """The cell's key pair and the raw bodies of every record sealed to it, for a
+    coordinator of the cell re-sealing them under a new cell key. The bodies are neither
+    decoded nor shown, so the read is audited as one read of the cell, not of each record
+    (a read log entry naming a whole cell's records would be as big as the cell)."""
+    records = Records(ctx.vault)
+    header = records.header(cell_id)
+    if header is None:
+        raise NotAvailable
+    if header.kind != CELL:
+        raise NotAvailable
+    if session.duress:
+        raise NotAvailable
+    if is_revoked(ctx, session.member_id):
+        raise NotAvailable
+    if not session.holds_cell(cell_id):
+        raise NotAvailable
+    if not session.member.has_role(Role.COORDINATOR):
+        raise NotAvailable
+    public = bytes.fromhex(header.attrs["public"])
+    pair = next((p for p in session.keyring if p.public == public), None)
+    if pair is None:
+        # A session opened before the last rotation holds the old key: log in again.
+        raise NotAvailable
+    ids = [rid for rid in ctx.vault.index.sealed_to(public) if rid != raw(cell_id)]
+    opened = ctx.vault.try_read_many(ids, [pair])
+    _audited(ctx, session, [cell_id])
+    return pair, {rid.hex(): body for rid, body in opened.items()}

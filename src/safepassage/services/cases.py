@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from safepassage.domain.case import Case, CaseStatus, Need, Urgency, transition
 from safepassage.domain.member import Handle, Role
 from safepassage.domain.retention import case_expiry
+from safepassage.services import retention
 from safepassage.services.access import access_case_for_member
 from safepassage.services.context import Context
 from safepassage.services.errors import NotAvailable
@@ -86,6 +87,10 @@ def withdraw_case(ctx: Context, session: Session, case_id: str) -> Case:
 
 
 def close_case(ctx: Context, session: Session, case_id: str) -> Case:
-    """Closing starts retention: the case becomes unreadable when its day key is purged."""
+    """Closing starts retention: the case becomes unreadable when its day key is purged,
+    its journeys and handoffs with it; a party brought to safety is counted in the tally."""
     require_coordinator(ctx, session, owning_cell(ctx, case_id, CASE))
-    return change_case_status(ctx, session, case_id, CaseStatus.CLOSED)
+    before = access_case_for_member(ctx, session, case_id)
+    closed = change_case_status(ctx, session, case_id, CaseStatus.CLOSED)
+    retention.settle_closed_case(ctx, session, before, closed)
+    return closed

@@ -73,3 +73,18 @@ class AlarmAtTop(ServiceError):
     code = "alarm.at_top"
     status = 409
     message = "This alarm already reaches every coordinator. Nothing was changed."
+
+
+# -- compromise and retention --------------------------------------------------------------
+
+
+class AlreadyRevoked(ServiceError):
+    code = "member.already_revoked"
+    status = 409
+    message = "This member's access was already revoked. Nothing was changed."
+
+
+class CaseNotClosed(ServiceError):
+    code = "case.not_closed"
+    status = 409
+    message = "Only a closed case is counted in the totals. Nothing was changed."
