@@ -353,7 +353,8 @@ def access_cell_bodies_for_member(
     if pair is None:
         # A session opened before the last rotation holds the old key: log in again.
         raise NotAvailable
+    # Logged first, so the log entry is among the records re-sealed under the new key.
+    _audited(ctx, session, [cell_id])
     ids = [rid for rid in ctx.vault.index.sealed_to(public) if rid != raw(cell_id)]
     opened = ctx.vault.try_read_many(ids, [pair])
-    _audited(ctx, session, [cell_id])
     return pair, {rid.hex(): body for rid, body in opened.items()}
